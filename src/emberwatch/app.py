@@ -1,0 +1,98 @@
+"""create_app(): settings, database, middleware, routers. The API imports no dataframe or training library."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from emberwatch import __version__
+from emberwatch.audit.router import router as audit_router
+from emberwatch.auth.router import router as auth_router
+from emberwatch.auth.service import AuthKit
+from emberwatch.core.config import Settings, get_settings
+from emberwatch.core.db import create_engine, create_sessionmaker, utcnow
+from emberwatch.core.errors import install_error_handlers
+from emberwatch.core.logging import configure_logging
+from emberwatch.core.mail import create_mailer
+from emberwatch.core.middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from emberwatch.core.redis import create_redis
+from emberwatch.departments.router import router as departments_router
+from emberwatch.health.router import router as health_router
+from emberwatch.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Emberwatch gives people and teams an early warning of burnout: a three-tap daily check-in with a calibrated risk
+estimate, privacy-safe team aggregates, and on-call workload analysis.
+
+Authenticate with **Authorize** (email as username) or send `Authorization: Bearer <access token>`.
+Errors are `{"error": "<code>", "detail": "<message>"}`; lists are `{"items": [...], "total": N}`.
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Compute the dummy hash once, off the loop, so that the first unknown-email login costs no more than others.
+    await anyio.to_thread.run_sync(lambda: app.state.auth.hasher.dummy_hash)
+    try:
+        yield
+    finally:
+        if app.state.redis is not None:
+            await app.state.redis.aclose()
+        await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    app = FastAPI(
+        title="Emberwatch",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    engine = create_engine(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
+    app.state.auth = AuthKit.from_settings(settings)
+    app.state.mailer = create_mailer(settings.mail)
+    app.state.clock = utcnow
+
+    install_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, users_router, departments_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)
+
+    # Added innermost first: the request id wraps everything, so even a 413 or a 500 carries it.
+    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"],
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,146 @@
+"""Every setting of the service, read once from `EMBERWATCH_*` environment variables and `.env`.
+
+Nothing else in the code base reads `os.environ`: infrastructure settings are flat (`EMBERWATCH_DATABASE_URL`),
+domain policy lives in nested groups (`EMBERWATCH_AUTH__LOCKOUT_THRESHOLD`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Used only when nothing else is configured; production refuses to start with it.
+DEVELOPMENT_SECRET = "emberwatch-development-secret-do-not-use-in-production"  # noqa: S105
+
+# OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1.
+OWASP_ARGON2_MEMORY_KIB = 19 * 1024
+OWASP_ARGON2_TIME_COST = 2
+
+
+class AuthPolicy(BaseModel):
+    """Token lifetimes, password hashing cost and lockout policy (SPEC §2.1)."""
+
+    access_token_minutes: int = Field(15, ge=1, le=60)
+    refresh_token_days: int = Field(30, ge=1, le=90)
+    jwt_issuer: str = "emberwatch"
+    jwt_audience: str = "emberwatch-api"
+    argon2_memory_kib: int = Field(OWASP_ARGON2_MEMORY_KIB, ge=8)
+    argon2_time_cost: int = Field(OWASP_ARGON2_TIME_COST, ge=1)
+    argon2_parallelism: int = Field(1, ge=1)
+    # Hashes at once per process: each costs ~19 MiB and one core for tens of milliseconds.
+    hashing_concurrency: int = Field(2, ge=1, le=64)
+    lockout_threshold: int = Field(5, ge=1)
+    lockout_window_minutes: int = Field(15, ge=1)
+    lockout_base_minutes: int = Field(15, ge=1)
+    lockout_max_minutes: int = Field(24 * 60, ge=1)
+    password_reset_minutes: int = Field(30, ge=5, le=24 * 60)
+
+
+class MailSettings(BaseModel):
+    """Where password-reset mail goes: the log in development, SMTP in production, memory in tests."""
+
+    backend: Literal["console", "smtp", "memory"] = "console"
+    sender: str = "Emberwatch <no-reply@emberwatch.local>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 10.0
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (`postgres://`, `sqlite:///`) and pick the async driver for them."""
+    for plain, async_prefix in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_prefix + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EMBERWATCH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./var/emberwatch.sqlite3",
+        validation_alias=AliasChoices("EMBERWATCH_DATABASE_URL", "DATABASE_URL"),
+    )
+    database_pool_size: int = Field(10, ge=1)
+    database_max_overflow: int = Field(20, ge=0)
+    database_echo: bool = False
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    data_dir: Path = Path("./var")
+    privacy_min_group_size: int = Field(5, ge=3)
+    cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://localhost:8081"]
+    open_registration: bool | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    auth: AuthPolicy = AuthPolicy()
+    mail: MailSettings = MailSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return _normalise_database_url(value)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _cheap_hashing_only_in_tests(self) -> Settings:
+        if self.env != "test" and (
+            self.auth.argon2_memory_kib < OWASP_ARGON2_MEMORY_KIB or self.auth.argon2_time_cost < OWASP_ARGON2_TIME_COST
+        ):
+            raise ValueError("Argon2 parameters below the OWASP minimum are allowed only with EMBERWATCH_ENV=test")
+        return self
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = []
+        secret = self.secret_key.get_secret_value()
+        if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+            problems.append("EMBERWATCH_SECRET_KEY must be set to a random value of at least 32 characters")
+        if "*" in self.cors_origins:
+            problems.append("EMBERWATCH_CORS_ORIGINS must list origins, not '*'")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def registration_open(self) -> bool:
+        if self.open_registration is not None:
+            return self.open_registration
+        return self.env != "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,19 @@
+"""Every table of the product, imported in one place so that Alembic and the tests see the whole schema."""
+
+from emberwatch.audit.models import AuditEvent
+from emberwatch.auth.models import AuthSession, LoginThrottle, PasswordResetToken, RefreshToken
+from emberwatch.core.db import Base
+from emberwatch.departments.models import Department, DepartmentManager
+from emberwatch.users.models import User
+
+__all__ = [
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "Department",
+    "DepartmentManager",
+    "LoginThrottle",
+    "PasswordResetToken",
+    "RefreshToken",
+    "User",
+]
