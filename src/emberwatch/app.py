@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -28,8 +28,6 @@ from emberwatch.core.redis import create_redis
 from emberwatch.departments.router import router as departments_router
 from emberwatch.health.router import router as health_router
 from emberwatch.users.router import router as users_router
-
-API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
 Emberwatch gives people and teams an early warning of burnout: a three-tap daily check-in with a calibrated risk
@@ -71,16 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
     app.state.auth = AuthKit.from_settings(settings)
-    app.state.mailer = create_mailer(settings.mail)
+    app.state.mailer = create_mailer(settings.mail, development=settings.env == "development")
     app.state.clock = utcnow
 
     install_error_handlers(app)
 
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, users_router, departments_router, audit_router):
-        api.include_router(router)
-    app.include_router(api)
-    app.include_router(health_router)
+    for router in (health_router, auth_router, users_router, departments_router, audit_router):
+        app.include_router(router)
 
     # Added innermost first: the request id wraps everything, so even a 413 or a 500 carries it.
     app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)

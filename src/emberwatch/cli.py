@@ -92,12 +92,11 @@ async def _create_admin(email: str, password: str, full_name: str) -> str:
     settings = get_settings()
     engine = create_engine(settings)
     try:
-        async for session in session_scope(create_sessionmaker(engine)):
+        async with session_scope(create_sessionmaker(engine)) as session:
             user = await create(session, AuthKit.from_settings(settings), email, password, full_name, SYSTEM)
-            return str(user.id)
+        return str(user.id)
     finally:
         await engine.dispose()
-    raise AssertionError("unreachable")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ from emberwatch.auth.dependencies import AdminUser
 from emberwatch.core.dependencies import SessionDep
 from emberwatch.core.errors import responses
 from emberwatch.core.pagination import Page, PageDep
+from emberwatch.core.routing import API_PREFIX
 from emberwatch.core.validation import UTCTimestamp
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(prefix=f"{API_PREFIX}/admin", tags=["admin"])
 
 
 @router.get("/audit-log", responses=responses(401, 403, 422))

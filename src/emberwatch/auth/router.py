@@ -20,10 +20,11 @@ from emberwatch.auth.schemas import (
 from emberwatch.core.dependencies import ContextDep, NowDep, SessionDep
 from emberwatch.core.errors import responses
 from emberwatch.core.mail import Mailer
+from emberwatch.core.routing import API_PREFIX
 from emberwatch.users import service as users
 from emberwatch.users.schemas import ProfileOut, ProfileUpdate, UserOut
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
 
 def _mailer(request: Request) -> Mailer:

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from emberwatch.core.validation import Email, Password, PersonName, TimezoneName
 
-OpaqueToken = Field(min_length=16, max_length=256)
+OpaqueToken = Field(min_length=16, max_length=4096)
 
 
 class RegisterIn(BaseModel):

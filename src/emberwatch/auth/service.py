@@ -151,10 +151,11 @@ async def request_password_reset(
         session, user.id, security.hash_opaque_token(token), now + timedelta(minutes=minutes)
     )
     await audit.record(session, ctx, "auth.password_reset_requested", target_type="user", target_id=user.id)
-    link = f"{kit.settings.public_base_url.rstrip('/')}/reset-password?token={token}"
+    endpoint = f"{kit.settings.public_base_url.rstrip('/')}/api/v1/auth/password-reset/confirm"
     body = (
         f"Someone asked to reset the password of your Emberwatch account.\n\n"
-        f"Reset token: {token}\nLink: {link}\n\n"
+        f"Reset token: {token}\n\n"
+        f"Enter it in the Emberwatch app, or send it with your new password to {endpoint}.\n"
         f"The token works once, for {minutes} minutes. If you did not ask for this, ignore this message."
     )
     return Mail(to=user.email, subject="Reset your Emberwatch password", body=body)

@@ -27,11 +27,18 @@ class Mailer(Protocol):
     async def send(self, mail: Mail) -> None: ...
 
 
+@dataclass(frozen=True)
 class ConsoleMailer:
-    """Development: the message goes to the log so that a reset link can be followed without a mail server."""
+    """Development: the message goes to the log so that a reset can be tried without a mail server. Outside
+    development only the fact is logged: a reset token in a production log would be a credential leak."""
+
+    show_body: bool = True
 
     async def send(self, mail: Mail) -> None:
-        log.info("mail_not_sent_console_backend", to=mail.to, subject=mail.subject, body_for_development=mail.body)
+        if self.show_body:
+            log.info("mail_console_backend", to=mail.to, subject=mail.subject, body_for_development=mail.body)
+        else:
+            log.warning("mail_not_sent_console_backend", subject=mail.subject)
 
 
 @dataclass
@@ -67,9 +74,9 @@ class SmtpMailer:
             log.error("mail_failed", subject=mail.subject, error=type(exc).__name__)
 
 
-def create_mailer(settings: MailSettings) -> Mailer:
+def create_mailer(settings: MailSettings, *, development: bool) -> Mailer:
     if settings.backend == "smtp":
         return SmtpMailer(settings)
     if settings.backend == "memory":
         return MemoryMailer()
-    return ConsoleMailer()
+    return ConsoleMailer(show_body=development)

@@ -8,10 +8,11 @@ from emberwatch.auth.dependencies import ActorContext, AdminUser, CurrentUser
 from emberwatch.core.dependencies import SessionDep
 from emberwatch.core.errors import responses
 from emberwatch.core.pagination import Page, PageDep
+from emberwatch.core.routing import API_PREFIX
 from emberwatch.departments import service
 from emberwatch.departments.schemas import DepartmentCreate, DepartmentOut, DepartmentUpdate
 
-router = APIRouter(prefix="/departments", tags=["departments"])
+router = APIRouter(prefix=f"{API_PREFIX}/departments", tags=["departments"])
 
 
 @router.get("", responses=responses(401, 422))

@@ -9,11 +9,12 @@ from emberwatch.auth.dependencies import ActorContext, AdminUser, AuthKitDep
 from emberwatch.core.dependencies import SessionDep
 from emberwatch.core.errors import responses
 from emberwatch.core.pagination import Page, PageDep
+from emberwatch.core.routing import API_PREFIX
 from emberwatch.users import service
 from emberwatch.users.models import Role
 from emberwatch.users.schemas import UserCreate, UserOut, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"])
 
 
 @router.get("", responses=responses(401, 403, 422))

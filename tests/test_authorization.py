@@ -1,0 +1,173 @@
+"""Every endpoint × every kind of caller, with the status each must get (SPEC §1, §2).
+
+`test_matrix_covers_every_route` fails when an endpoint is added without a row here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from starlette.routing import Route
+
+from emberwatch.app import create_app
+from emberwatch.users.models import Role
+from tests.conftest import PASSWORD, Account, account, login, make_settings
+
+CALLERS = ("anonymous", "member", "manager", "admin", "other_member")
+
+
+@dataclass
+class World:
+    member: Account
+    other_member: Account
+    manager: Account
+    admin: Account
+    department_id: uuid.UUID
+
+    def caller(self, name: str) -> Account | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+Body = Callable[[World, Account | None], dict[str, Any]]
+
+
+def _none(_: World, __: Account | None) -> dict[str, Any]:
+    return {}
+
+
+def _fresh_email(_: World, __: Account | None) -> dict[str, Any]:
+    return {"json": {"email": f"new-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "full_name": "New"}}
+
+
+def _own_credentials(world: World, caller: Account | None) -> dict[str, Any]:
+    who = caller or world.member
+    return {"json": {"email": who.email, "password": PASSWORD}}
+
+
+def _own_form(world: World, caller: Account | None) -> dict[str, Any]:
+    who = caller or world.member
+    return {"data": {"username": who.email, "password": PASSWORD}}
+
+
+def _member_refresh(world: World, _: Account | None) -> dict[str, Any]:
+    return {"json": {"refresh_token": world.member.refresh_token}}
+
+
+def _own_refresh(world: World, caller: Account | None) -> dict[str, Any]:
+    who = caller or world.member
+    return {"json": {"refresh_token": who.refresh_token}}
+
+
+def _new_user(_: World, __: Account | None) -> dict[str, Any]:
+    return {"json": {"email": f"made-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD, "full_name": "Made"}}
+
+
+def _new_department(_: World, __: Account | None) -> dict[str, Any]:
+    return {"json": {"name": f"Dept {uuid.uuid4().hex[:6]}"}}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expected: tuple[int, int, int, int, int]  # in the order of CALLERS
+    body: Body = _none
+
+
+ANYONE_200 = (200, 200, 200, 200, 200)
+SIGNED_IN = (401, 200, 200, 200, 200)
+ADMIN_ONLY = (401, 403, 403, 200, 403)
+
+MATRIX = [
+    Row("POST", "/api/v1/auth/register", (201, 201, 201, 201, 201), _fresh_email),
+    Row("POST", "/api/v1/auth/login", ANYONE_200, _own_credentials),
+    Row("POST", "/api/v1/auth/token", ANYONE_200, _own_form),
+    Row("POST", "/api/v1/auth/refresh", ANYONE_200, _own_refresh),
+    # Logging out someone else's login is refused: the refresh token must be one of the caller's.
+    Row("POST", "/api/v1/auth/logout", (401, 204, 401, 401, 401), _member_refresh),
+    Row("POST", "/api/v1/auth/password-reset/request", (202,) * 5, lambda w, c: {"json": {"email": w.member.email}}),
+    Row(
+        "POST",
+        "/api/v1/auth/password-reset/confirm",
+        (400,) * 5,
+        lambda w, c: {"json": {"token": "x" * 43, "new_password": "a perfectly fine passphrase"}},
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/me/password",
+        (401, 204, 204, 204, 204),
+        lambda w, c: {"json": {"current_password": PASSWORD, "new_password": "a perfectly fine passphrase"}},
+    ),
+    Row("GET", "/api/v1/auth/me", SIGNED_IN),
+    Row("PATCH", "/api/v1/auth/me", SIGNED_IN, lambda w, c: {"json": {"full_name": "Renamed"}}),
+    Row("GET", "/api/v1/users", ADMIN_ONLY),
+    Row("POST", "/api/v1/users", (401, 403, 403, 201, 403), _new_user),
+    Row("GET", "/api/v1/users/{member_id}", ADMIN_ONLY),
+    Row("PATCH", "/api/v1/users/{member_id}", ADMIN_ONLY, lambda w, c: {"json": {"full_name": "Changed"}}),
+    Row("GET", "/api/v1/departments", SIGNED_IN),
+    Row("POST", "/api/v1/departments", (401, 403, 403, 201, 403), _new_department),
+    Row("PATCH", "/api/v1/departments/{department_id}", ADMIN_ONLY, lambda w, c: {"json": {"name": "Renamed"}}),
+    Row("GET", "/api/v1/admin/audit-log", ADMIN_ONLY),
+    Row("GET", "/health", ANYONE_200),
+    Row("GET", "/health/database", ANYONE_200),
+    Row("GET", "/health/redis", ANYONE_200),
+    Row("GET", "/openapi.json", ANYONE_200),
+    Row("GET", "/docs", ANYONE_200),
+    Row("GET", "/redoc", ANYONE_200),
+]
+
+# Routes FastAPI adds for Swagger's OAuth2 redirect; not part of the API.
+NOT_ENDPOINTS = {("GET", "/docs/oauth2-redirect")}
+
+
+def test_matrix_covers_every_route() -> None:
+    app = create_app(make_settings("sqlite+aiosqlite:///:memory:"))
+    routes = {(method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item}
+    for route in app.routes:  # the documentation pages, which are not in the schema
+        if isinstance(route, Route):
+            routes.update((method, route.path) for method in route.methods or () if method != "HEAD")
+    covered = {(row.method, row.path.replace("{member_id}", "{user_id}")) for row in MATRIX}
+    assert routes - NOT_ENDPOINTS == covered
+
+
+@pytest.fixture
+async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
+    admin = await account(app, client, Role.admin)
+    response = await client.post("/api/v1/departments", headers=admin.headers, json={"name": "Platform"})
+    department_id = uuid.UUID(response.json()["id"])
+    return World(
+        member=await account(app, client, department_id=department_id),
+        other_member=await account(app, client, department_id=department_id),
+        manager=await account(app, client, Role.manager, department_id=department_id),
+        admin=admin,
+        department_id=department_id,
+    )
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda r: f"{r.method} {r.path}")
+async def test_authorization(client: httpx.AsyncClient, world: World, row: Row, caller: str) -> None:
+    who = world.caller(caller)
+    path = row.path.format(member_id=world.member.id, department_id=world.department_id)
+    headers = who.headers if who else {}
+    response = await client.request(row.method, path, headers=headers, **row.body(world, who))
+    expected = row.expected[CALLERS.index(caller)]
+    assert response.status_code == expected, f"{caller} {row.method} {path}: {response.text[:300]}"
+    if response.status_code in (401, 403):
+        assert response.json()["error"] in {"unauthenticated", "forbidden", "invalid_token"}
+
+
+async def test_login_still_works_after_matrix_password_change(client: httpx.AsyncClient, world: World) -> None:
+    """Guards the matrix row above: a changed password takes effect for the next login."""
+    await client.post(
+        "/api/v1/auth/me/password",
+        headers=world.member.headers,
+        json={"current_password": PASSWORD, "new_password": "a perfectly fine passphrase"},
+    )
+    await login(client, world.member.email, "a perfectly fine passphrase")
