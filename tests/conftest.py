@@ -101,8 +101,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, data_dir=tmp_path / "data")
 
 
 @dataclass
@@ -207,6 +207,19 @@ async def account(app: FastAPI, client: httpx.AsyncClient, role: Role = Role.mem
         headers={"Authorization": f"Bearer {tokens['access_token']}"},
         refresh_token=tokens["refresh_token"],
     )
+
+
+async def register_model(app: FastAPI, version: str = "test-rule-v1", threshold: float = 0.5) -> str:
+    """Write a small artifact (the Kalimo rule, so no training is needed) and register it as a model version."""
+    from emberwatch.ml import registry
+    from emberwatch.ml.predictor import KalimoRuleScorer, RiskModel
+    from emberwatch.risk import service as risk
+
+    model = RiskModel(version, "kalimo_rule", KalimoRuleScorer(), None, threshold)
+    stored = registry.save(app.state.settings.data_dir, model, {"created_at": datetime.now(UTC).isoformat()})
+    async with session_scope(app.state.sessionmaker) as session:
+        await risk.register(session, stored)
+    return version
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from emberwatch.app import create_app
 from emberwatch.users.models import Role
-from tests.conftest import PASSWORD, Account, account, login, make_settings
+from tests.conftest import PASSWORD, Account, account, login, make_settings, register_model
 
 CALLERS = ("anonymous", "member", "manager", "admin", "other_member")
 
@@ -29,6 +29,7 @@ class World:
     manager: Account
     admin: Account
     department_id: uuid.UUID
+    model_version: str
 
     def caller(self, name: str) -> Account | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -114,6 +115,17 @@ MATRIX = [
     Row("POST", "/api/v1/departments", (401, 403, 403, 201, 403), _new_department),
     Row("PATCH", "/api/v1/departments/{department_id}", ADMIN_ONLY, lambda w, c: {"json": {"name": "Renamed"}}),
     Row("GET", "/api/v1/admin/audit-log", ADMIN_ONLY),
+    Row(
+        "POST",
+        "/api/v1/assessments",
+        (401, 201, 201, 201, 201),
+        lambda w, c: {"json": {"exhaustion": 3, "capability": 4, "meaningfulness": 5}},
+    ),
+    Row("GET", "/api/v1/assessments", SIGNED_IN),
+    Row("GET", "/api/v1/dashboard", SIGNED_IN),
+    Row("GET", "/api/v1/predictions", SIGNED_IN),
+    Row("GET", "/api/v1/models", ADMIN_ONLY),
+    Row("POST", "/api/v1/models/{model_version}/activate", ADMIN_ONLY),
     Row("GET", "/health", ANYONE_200),
     Row("GET", "/health/database", ANYONE_200),
     Row("GET", "/health/redis", ANYONE_200),
@@ -132,7 +144,10 @@ def test_matrix_covers_every_route() -> None:
     for route in app.routes:  # the documentation pages, which are not in the schema
         if isinstance(route, Route):
             routes.update((method, route.path) for method in route.methods or () if method != "HEAD")
-    covered = {(row.method, row.path.replace("{member_id}", "{user_id}")) for row in MATRIX}
+    covered = {
+        (row.method, row.path.replace("{member_id}", "{user_id}").replace("{model_version}", "{version}"))
+        for row in MATRIX
+    }
     assert routes - NOT_ENDPOINTS == covered
 
 
@@ -147,6 +162,7 @@ async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
         manager=await account(app, client, Role.manager, department_id=department_id),
         admin=admin,
         department_id=department_id,
+        model_version=await register_model(app),
     )
 
 
@@ -154,7 +170,9 @@ async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
 @pytest.mark.parametrize("row", MATRIX, ids=lambda r: f"{r.method} {r.path}")
 async def test_authorization(client: httpx.AsyncClient, world: World, row: Row, caller: str) -> None:
     who = world.caller(caller)
-    path = row.path.format(member_id=world.member.id, department_id=world.department_id)
+    path = row.path.format(
+        member_id=world.member.id, department_id=world.department_id, model_version=world.model_version
+    )
     headers = who.headers if who else {}
     response = await client.request(row.method, path, headers=headers, **row.body(world, who))
     expected = row.expected[CALLERS.index(caller)]

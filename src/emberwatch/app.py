@@ -14,6 +14,7 @@ from emberwatch import __version__
 from emberwatch.audit.router import router as audit_router
 from emberwatch.auth.router import router as auth_router
 from emberwatch.auth.service import AuthKit
+from emberwatch.checkins.router import router as checkins_router
 from emberwatch.core.config import Settings, get_settings
 from emberwatch.core.db import create_engine, create_sessionmaker, utcnow
 from emberwatch.core.errors import install_error_handlers
@@ -27,6 +28,8 @@ from emberwatch.core.middleware import (
 from emberwatch.core.redis import create_redis
 from emberwatch.departments.router import router as departments_router
 from emberwatch.health.router import router as health_router
+from emberwatch.risk.router import router as risk_router
+from emberwatch.risk.serving import ModelHolder
 from emberwatch.users.router import router as users_router
 
 DESCRIPTION = """
@@ -42,6 +45,7 @@ Errors are `{"error": "<code>", "detail": "<message>"}`; lists are `{"items": [.
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Compute the dummy hash once, off the loop, so that the first unknown-email login costs no more than others.
     await anyio.to_thread.run_sync(lambda: app.state.auth.hasher.dummy_hash)
+    await app.state.models.load_active(app.state.sessionmaker)
     try:
         yield
     finally:
@@ -71,10 +75,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth = AuthKit.from_settings(settings)
     app.state.mailer = create_mailer(settings.mail, development=settings.env == "development")
     app.state.clock = utcnow
+    app.state.models = ModelHolder(settings.data_dir, settings.model_refresh_seconds)
 
     install_error_handlers(app)
 
-    for router in (health_router, auth_router, users_router, departments_router, audit_router):
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        departments_router,
+        checkins_router,
+        risk_router,
+        audit_router,
+    ):
         app.include_router(router)
 
     # Added innermost first: the request id wraps everything, so even a 413 or a 500 carries it.

@@ -2,18 +2,23 @@
 
 from emberwatch.audit.models import AuditEvent
 from emberwatch.auth.models import AuthSession, LoginThrottle, PasswordResetToken, RefreshToken
+from emberwatch.checkins.models import CheckIn, Prediction
 from emberwatch.core.db import Base
 from emberwatch.departments.models import Department, DepartmentManager
+from emberwatch.risk.models import RiskModelVersion
 from emberwatch.users.models import User
 
 __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "CheckIn",
     "Department",
     "DepartmentManager",
     "LoginThrottle",
     "PasswordResetToken",
+    "Prediction",
     "RefreshToken",
+    "RiskModelVersion",
     "User",
 ]

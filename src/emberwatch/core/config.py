@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     data_dir: Path = Path("./var")
     privacy_min_group_size: int = Field(5, ge=3)
+    # How often each API process checks which risk model is active (a swap reaches every process within this).
+    model_refresh_seconds: float = Field(5.0, ge=0.0, le=3600.0)
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://localhost:8081"]
     open_registration: bool | None = None
     public_base_url: str = "http://127.0.0.1:8000"

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from rich.console import Console
+
+console = Console(stderr=True)
