@@ -195,6 +195,13 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
     return body
 
 
+async def relogin(client: httpx.AsyncClient, who: Account) -> None:
+    """Fresh tokens after a test has moved the clock past the access token's 15 minutes."""
+    tokens = await login(client, who.email, who.password)
+    who.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    who.refresh_token = tokens["refresh_token"]
+
+
 async def account(app: FastAPI, client: httpx.AsyncClient, role: Role = Role.member, **kwargs: Any) -> Account:
     email = kwargs.pop("email", None) or f"{role.value}-{uuid.uuid4().hex[:8]}@example.org"
     user_id = await make_user(app, role=role, email=email, **kwargs)

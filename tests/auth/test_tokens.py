@@ -48,6 +48,8 @@ async def test_valid_token_is_accepted(client: httpx.AsyncClient, claims: dict[s
         ({"typ": "refresh"}, "wrong token type"),
         ({"sub": "not-a-uuid"}, "malformed subject"),
         ({"sid": "00000000-0000-0000-0000-000000000000"}, "unknown login"),
+        ({"iat": 4_102_444_800, "exp": 4_102_445_700}, "issued in the future"),
+        ({"exp": "tomorrow"}, "non-numeric expiry"),
     ],
 )
 async def test_tampered_claims_are_refused(

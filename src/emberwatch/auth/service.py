@@ -61,7 +61,7 @@ async def register(session: AsyncSession, kit: AuthKit, data: RegisterIn, ctx: R
 async def authenticate(session: AsyncSession, kit: AuthKit, bearer: str, now: datetime) -> tuple[User, uuid.UUID]:
     """The user behind an access token, provided its login is live and the account active."""
     try:
-        claims = kit.codec.decode_access(bearer)
+        claims = kit.codec.decode_access(bearer, now)
     except security.InvalidToken as exc:
         raise InvalidToken("The access token is not valid.") from exc
     user = await repository.user_for_access_token(session, claims.user_id, claims.session_id, now)

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from emberwatch.core.config import Settings
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
+CLOCK_SKEW_SECONDS = 30
 
 
 class PasswordHasher:
@@ -104,7 +105,8 @@ class TokenCodec:
         }
         return jwt.encode(claims, self._key, algorithm=self.algorithm)
 
-    def decode_access(self, token: str) -> AccessClaims:
+    def decode_access(self, token: str, now: datetime) -> AccessClaims:
+        """Verify signature, algorithm, issuer, audience and type; expiry is checked against the service's clock."""
         try:
             claims = jwt.decode(
                 token,
@@ -112,10 +114,23 @@ class TokenCodec:
                 algorithms=[self.algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "sid", "typ"]},
+                # Time claims are checked below against the service's own clock, not the library's.
+                options={
+                    "require": ["exp", "iat", "iss", "aud", "sub", "sid", "typ"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
             if claims["typ"] != ACCESS_TOKEN_TYPE:
                 raise InvalidToken("not an access token")
+            exp, iat = claims["exp"], claims["iat"]
+            if not isinstance(exp, int | float) or not isinstance(iat, int | float):
+                raise InvalidToken("exp and iat must be numbers")
+            if exp <= now.timestamp():
+                raise InvalidToken("expired")
+            if iat > now.timestamp() + CLOCK_SKEW_SECONDS:
+                raise InvalidToken("issued in the future")
             return AccessClaims(
                 user_id=uuid.UUID(claims["sub"]),
                 session_id=uuid.UUID(claims["sid"]),
