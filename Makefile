@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format pytest bench clean
+.PHONY: run test lint format pytest bench bench-login bench-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,14 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
-## Benchmarks live outside the test run.
-bench: $(STAMP)
+## Benchmarks live outside the test run; each writes its raw figures to bench/out/.
+bench: bench-login bench-model
+
+bench-login: $(STAMP)
 	$(BIN)/python -m bench.login
+
+bench-model: $(STAMP)
+	$(BIN)/python -m bench.model
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -52,7 +52,26 @@ def test_create_admin_refuses_weak_or_invalid_input(sqlite_env: Path) -> None:
 
 
 def test_help_on_every_level() -> None:
-    for args in ([], ["users"], ["serve"], ["run"], ["migrate"], ["users", "create-admin"]):
+    commands = (
+        [], ["users"], ["serve"], ["run"], ["migrate"], ["demo"], ["train"],
+        ["users", "create-admin"], ["risk"], ["risk", "score"], ["risk", "evaluate"], ["risk", "simulate"],
+    )  # fmt: skip
+    for args in commands:
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, args
         assert "Usage" in result.output
+
+
+def test_demo_fills_an_empty_database_once(sqlite_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMBERWATCH_ENV", "test")
+    monkeypatch.setenv("EMBERWATCH_AUTH__ARGON2_MEMORY_KIB", "64")
+    monkeypatch.setenv("EMBERWATCH_AUTH__ARGON2_TIME_COST", "1")
+    get_settings.cache_clear()
+    runner.invoke(app, ["migrate"])
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@demo.example.org" in first.output
+    assert "39 accounts with 90 days" in first.output
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 1
+    assert "only fills an empty one" in second.output
