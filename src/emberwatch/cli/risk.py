@@ -113,7 +113,7 @@ def _read(path: Path, reader: Callable[[TextIO], T]) -> T:
     from emberwatch.ml.batch import InputError
 
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # tolerate Excel's byte-order mark
             return reader(handle)
     except OSError as exc:
         console.print(f"[red]Cannot read {path}: {exc.strerror}[/red]")

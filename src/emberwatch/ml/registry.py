@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from emberwatch.ml.predictor import (
 )
 
 ARTIFACT = "model.npz"
+# Letters, digits, dot, dash, underscore, not starting with a dot: never a path outside the models directory.
+VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CARD = "card.json"
 FORMAT = 1
 
@@ -78,6 +81,8 @@ def _scorer_kind(scorer: Scorer) -> str:
 
 def save(data_dir: Path, model: RiskModel, card: dict[str, Any]) -> StoredModel:
     """Write the arrays and the card into a new version directory (atomically: a half-written one never loads)."""
+    if not VERSION_PATTERN.fullmatch(model.version):
+        raise ArtifactError(f"{model.version!r} is not a valid model version name")
     target = models_dir(data_dir) / model.version
     if target.exists():
         raise ArtifactError(f"model version {model.version} already exists")
@@ -119,16 +124,24 @@ def list_stored(data_dir: Path) -> list[StoredModel]:
     stored = []
     for path in sorted(root.iterdir()):
         if path.is_dir() and not path.name.startswith(".") and (path / CARD).is_file():
-            stored.append(StoredModel(path.name, path, read_card(path)))
+            try:
+                stored.append(StoredModel(path.name, path, read_card(path)))
+            except ArtifactError:
+                continue  # one unreadable card must not hide the others
     return stored
 
 
 def load(data_dir: Path, version: str) -> RiskModel:
+    if not VERSION_PATTERN.fullmatch(version):
+        raise ArtifactError(f"{version!r} is not a model version name")
     path = models_dir(data_dir) / version
-    if path.name != version or not path.is_dir():
+    if not path.is_dir():
         raise ArtifactError(f"no model version {version!r} in {models_dir(data_dir)}")
     card = read_card(path)
-    payload = (path / ARTIFACT).read_bytes()
+    try:
+        payload = (path / ARTIFACT).read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"model {version}: cannot read {ARTIFACT}: {exc.strerror}") from exc
     if hashlib.sha256(payload).hexdigest() != card.get("sha256"):
         raise ArtifactError(f"model {version}: {ARTIFACT} does not match the sha256 in its card")
     if card.get("format") != FORMAT:
