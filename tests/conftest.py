@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from emberwatch.app import create_app
 from emberwatch.core import migrations
-from emberwatch.core.config import AuthPolicy, MailSettings, Settings
+from emberwatch.core.config import AuthPolicy, JobSettings, MailSettings, PlatformSettings, Settings
 from emberwatch.core.context import SYSTEM
 from emberwatch.core.db import session_scope
 from emberwatch.core.mail import MemoryMailer
@@ -95,6 +95,11 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "auth": AuthPolicy(argon2_memory_kib=64, argon2_time_cost=1, hashing_concurrency=4),
         "mail": MailSettings(backend="memory"),
         "cors_origins": ["https://app.example.org"],
+        # Jobs run in the calling thread unless a test is about the queue; platforms point nowhere by default.
+        "jobs": JobSettings(immediate=True),
+        "platforms": PlatformSettings(
+            rootly_base_url="http://127.0.0.1:9", pagerduty_base_url="http://127.0.0.1:9", max_attempts=1
+        ),
     }
     values.update(overrides)
     return Settings(**values)

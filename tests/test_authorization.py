@@ -30,6 +30,8 @@ class World:
     admin: Account
     department_id: uuid.UUID
     model_version: str
+    integration_id: uuid.UUID
+    analysis_id: uuid.UUID
 
     def caller(self, name: str) -> Account | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -84,6 +86,13 @@ class Row:
 ANYONE_200 = (200, 200, 200, 200, 200)
 SIGNED_IN = (401, 200, 200, 200, 200)
 ADMIN_ONLY = (401, 403, 403, 200, 403)
+MANAGERS = (401, 403, 200, 200, 403)
+OWNER_ONLY = (401, 403, 200, 404, 403)  # the world's integration and analysis belong to its manager
+OWNER_ONLY_204 = (401, 403, 204, 404, 403)
+INCIDENT_CSV = (
+    "id,created_at,acknowledged_at,resolved_at,severity,responder_email,responder_name,responder_timezone,title\n"
+    "INC-1,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,high,sre@example.org,Sre,Europe/Berlin,Disk full\n"
+)
 
 MATRIX = [
     Row("POST", "/api/v1/auth/register", (201, 201, 201, 201, 201), _fresh_email),
@@ -125,6 +134,32 @@ MATRIX = [
     Row("GET", "/api/v1/dashboard", SIGNED_IN),
     Row("GET", "/api/v1/predictions", SIGNED_IN),
     Row("GET", "/api/v1/models", ADMIN_ONLY),
+    # Workload: managers and admins; an integration or analysis belongs to its owner (the manager) alone.
+    Row(
+        "POST",
+        "/api/v1/integrations",
+        (401, 403, 201, 201, 403),
+        lambda w, c: {"json": {"platform": "import", "name": "x"}},
+    ),
+    Row("GET", "/api/v1/integrations", MANAGERS),
+    Row("DELETE", "/api/v1/integrations/{integration_id}", OWNER_ONLY_204),
+    Row("POST", "/api/v1/integrations/{integration_id}/test", OWNER_ONLY),
+    Row("POST", "/api/v1/integrations/{integration_id}/sync", (401, 403, 400, 404, 403)),
+    Row(
+        "POST",
+        "/api/v1/integrations/{integration_id}/incidents/import",
+        (401, 403, 201, 404, 403),
+        lambda w, c: {"files": {"file": ("incidents.csv", INCIDENT_CSV, "text/csv")}},
+    ),
+    Row(
+        "POST",
+        "/api/v1/analyses/run",
+        (401, 403, 202, 404, 403),
+        lambda w, c: {"json": {"integration_id": str(w.integration_id), "time_range": 30}},
+    ),
+    Row("GET", "/api/v1/analyses", MANAGERS),
+    Row("GET", "/api/v1/analyses/{analysis_id}", OWNER_ONLY),
+    Row("DELETE", "/api/v1/analyses/{analysis_id}", OWNER_ONLY_204),
     Row("POST", "/api/v1/models/{model_version}/activate", ADMIN_ONLY),
     Row("GET", "/health", ANYONE_200),
     Row("GET", "/health/database", ANYONE_200),
@@ -151,18 +186,43 @@ def test_matrix_covers_every_route() -> None:
     assert routes - NOT_ENDPOINTS == covered
 
 
+async def _pending_analysis(app: FastAPI, owner_id: uuid.UUID, integration_id: uuid.UUID) -> uuid.UUID:
+    """An analysis row without running the job: the matrix is about who may see it, not about scoring."""
+    from emberwatch.core.db import session_scope
+    from emberwatch.workload.models import Analysis
+
+    async with session_scope(app.state.sessionmaker) as session:
+        analysis = Analysis(
+            integration_id=integration_id,
+            owner_id=owner_id,
+            time_range=30,
+            include_weekends=True,
+            window_end=app.state.clock(),
+        )
+        session.add(analysis)
+        await session.flush()
+        return analysis.id
+
+
 @pytest.fixture
 async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
     admin = await account(app, client, Role.admin)
     response = await client.post("/api/v1/departments", headers=admin.headers, json={"name": "Platform"})
     department_id = uuid.UUID(response.json()["id"])
+    manager = await account(app, client, Role.manager, department_id=department_id)
+    integration = await client.post(
+        "/api/v1/integrations", headers=manager.headers, json={"platform": "import", "name": "On-call export"}
+    )
+    analysis_id = await _pending_analysis(app, manager.id, uuid.UUID(integration.json()["id"]))
     return World(
         member=await account(app, client, department_id=department_id),
         other_member=await account(app, client, department_id=department_id),
-        manager=await account(app, client, Role.manager, department_id=department_id),
+        manager=manager,
         admin=admin,
         department_id=department_id,
         model_version=await register_model(app),
+        integration_id=uuid.UUID(integration.json()["id"]),
+        analysis_id=analysis_id,
     )
 
 
@@ -171,7 +231,11 @@ async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
 async def test_authorization(client: httpx.AsyncClient, world: World, row: Row, caller: str) -> None:
     who = world.caller(caller)
     path = row.path.format(
-        member_id=world.member.id, department_id=world.department_id, model_version=world.model_version
+        member_id=world.member.id,
+        department_id=world.department_id,
+        model_version=world.model_version,
+        integration_id=world.integration_id,
+        analysis_id=world.analysis_id,
     )
     headers = who.headers if who else {}
     response = await client.request(row.method, path, headers=headers, **row.body(world, who))

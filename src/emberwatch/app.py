@@ -16,6 +16,7 @@ from emberwatch.auth.router import router as auth_router
 from emberwatch.auth.service import AuthKit
 from emberwatch.checkins.router import router as checkins_router
 from emberwatch.core.config import Settings, get_settings
+from emberwatch.core.crypto import Cipher
 from emberwatch.core.db import create_engine, create_sessionmaker, utcnow
 from emberwatch.core.errors import install_error_handlers
 from emberwatch.core.logging import configure_logging
@@ -25,12 +26,15 @@ from emberwatch.core.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from emberwatch.core.ratelimit import Limiter
 from emberwatch.core.redis import create_redis
 from emberwatch.departments.router import router as departments_router
 from emberwatch.health.router import router as health_router
 from emberwatch.risk.router import router as risk_router
 from emberwatch.risk.serving import ModelHolder
 from emberwatch.users.router import router as users_router
+from emberwatch.worker import create_jobs
+from emberwatch.workload.router import router as workload_router
 
 DESCRIPTION = """
 Emberwatch gives people and teams an early warning of burnout: a three-tap daily check-in with a calibrated risk
@@ -76,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.mailer = create_mailer(settings.mail, development=settings.env == "development")
     app.state.clock = utcnow
     app.state.models = ModelHolder(settings.data_dir, settings.model_refresh_seconds)
+    app.state.cipher = Cipher(settings)
+    app.state.jobs = create_jobs(settings)
+    app.state.limiter = Limiter(settings.redis_url)
 
     install_error_handlers(app)
 
@@ -86,12 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         departments_router,
         checkins_router,
         risk_router,
+        workload_router,
         audit_router,
     ):
         app.include_router(router)
 
     # Added innermost first: the request id wraps everything, so even a 413 or a 500 carries it.
-    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _path: settings.max_body_bytes)
+    def body_limit(path: str) -> int:
+        return settings.max_upload_bytes if path.endswith("/import") else settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,

@@ -7,18 +7,24 @@ from emberwatch.core.db import Base
 from emberwatch.departments.models import Department, DepartmentManager
 from emberwatch.risk.models import RiskModelVersion
 from emberwatch.users.models import User
+from emberwatch.workload.models import Analysis, Integration, MemberResult, WorkloadIncident, WorkloadPerson
 
 __all__ = [
+    "Analysis",
     "AuditEvent",
     "AuthSession",
     "Base",
     "CheckIn",
     "Department",
     "DepartmentManager",
+    "Integration",
     "LoginThrottle",
+    "MemberResult",
     "PasswordResetToken",
     "Prediction",
     "RefreshToken",
     "RiskModelVersion",
     "User",
+    "WorkloadIncident",
+    "WorkloadPerson",
 ]

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from emberwatch.workload.schemas import OwnWorkload
+
 Item = Annotated[int, Field(ge=0, le=6, strict=True, description="0 (never) to 6 (every day)")]
 
 
@@ -102,4 +104,6 @@ class Dashboard(BaseModel):
     history: list[HistoryDay]
     trend: Trend
     forecast: None = Field(default=None, description="Arrives with the stress forecast (SPEC §2.7).")
-    workload: None = Field(default=None, description="Arrives with the workload analysis (SPEC §2.5).")
+    workload: OwnWorkload | None = Field(
+        default=None, description="Your own result in the latest workload analysis that included your email."
+    )

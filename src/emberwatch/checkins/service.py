@@ -38,6 +38,7 @@ from emberwatch.ml.features import LOW_CONFIDENCE_BELOW, WINDOW_DAYS, Items, Win
 from emberwatch.ml.predictor import Prediction as Estimate
 from emberwatch.ml.predictor import RiskModel
 from emberwatch.users.models import User
+from emberwatch.workload import service as workload
 
 # How far back a forgotten day may still be filled in.
 BACKFILL_DAYS = 14
@@ -190,6 +191,7 @@ async def dashboard(session: AsyncSession, user: User, now: datetime) -> Dashboa
             for c, p in rows
         ],
         trend=_trend([c for c, _ in rows], today),
+        workload=await workload.own_latest(session, user),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -9,11 +11,13 @@ import typer
 from emberwatch.cli.common import console
 from emberwatch.cli.risk import risk_app, train
 from emberwatch.cli.users import users_app
+from emberwatch.cli.workload import workload_app
 from emberwatch.core.config import get_settings
 
 app = typer.Typer(help="Emberwatch: an early warning of burnout.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(risk_app, name="risk")
+app.add_typer(workload_app, name="workload")
 app.command()(train)
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
@@ -50,6 +54,24 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: Work
 
 
 @app.command()
+def worker(
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker threads (default from settings).")] = None,
+) -> None:
+    """Run the background job worker (huey): analyses, syncs and the periodic reaper."""
+    from emberwatch.core.logging import configure_logging
+    from emberwatch.worker import create_jobs
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    jobs = create_jobs(settings)
+    consumer = jobs.huey.create_consumer(
+        workers=workers or settings.jobs.workers, worker_type="thread", periodic=True, check_worker_health=True
+    )
+    console.print(f"Worker started with {workers or settings.jobs.workers} thread(s); tasks: {', '.join(jobs.names)}")
+    consumer.run()
+
+
+@app.command()
 def demo() -> None:
     """Fill an empty database with a demo organisation: departments, people, 90 days of check-ins."""
     from emberwatch.cli.demo import create_demo
@@ -59,7 +81,7 @@ def demo() -> None:
 
 @app.command()
 def run(host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: WorkersOption = 1) -> None:
-    """Migrate, train a model if none is active, create the demo organisation if the database is empty, serve."""
+    """Migrate, train a model if none is active, fill an empty database with the demo, start a worker and the API."""
     from emberwatch.cli.demo import create_demo, database_is_empty
     from emberwatch.cli.risk import active_model_version
 
@@ -69,8 +91,17 @@ def run(host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: Worker
         train(activate=True)
     if database_is_empty():
         create_demo()
+    # The job worker runs beside the API, as its own process (huey's consumer installs signal handlers).
+    worker_process = subprocess.Popen([sys.executable, "-m", "emberwatch", "worker"])
     console.print(f"[bold]Emberwatch[/bold] on http://{host}:{port} — API docs at http://{host}:{port}/docs")
-    serve(host=host, port=port, workers=workers)
+    try:
+        serve(host=host, port=port, workers=workers)
+    finally:
+        worker_process.terminate()
+        try:
+            worker_process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
 
 
 __all__ = ["app"]

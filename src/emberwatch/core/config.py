@@ -7,6 +7,7 @@ domain policy lives in nested groups (`EMBERWATCH_AUTH__LOCKOUT_THRESHOLD`).
 from __future__ import annotations
 
 import json
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -39,6 +40,80 @@ class AuthPolicy(BaseModel):
     lockout_base_minutes: int = Field(15, ge=1)
     lockout_max_minutes: int = Field(24 * 60, ge=1)
     password_reset_minutes: int = Field(30, ge=5, le=24 * 60)
+
+
+class WorkloadPolicy(BaseModel):
+    """Every constant of the workload analysis (SPEC §2.5) in one place. Times are in each member's own zone."""
+
+    business_start: time = time(9, 0)
+    business_end: time = time(18, 0)
+    business_days: list[int] = Field(default=[1, 2, 3, 4, 5], description="ISO weekdays, Monday = 1.")
+    night_start: time = time(22, 0)
+    night_end: time = time(6, 0)
+    severity_weights: dict[str, float] = {"critical": 4.0, "high": 3.0, "medium": 2.0, "low": 1.0, "unknown": 1.5}
+    # Factor saturation points: each factor reaches 10 at these values.
+    full_incidents_per_week: float = Field(8.0, gt=0)
+    full_after_hours_share: float = Field(0.5, gt=0, le=1)
+    full_weekend_share: float = Field(0.4, gt=0, le=1)
+    full_severity_weighted_per_week: float = Field(20.0, gt=0)
+    full_response_minutes: float = Field(60.0, gt=0)
+    # Shares of people with very few incidents are damped: v = min(1, incidents_per_week / this).
+    damping_incidents_per_week: float = Field(2.0, gt=0)
+    factor_weights: dict[str, float] = {
+        "workload": 0.25,
+        "after_hours": 0.25,
+        "weekend_work": 0.15,
+        "incident_load": 0.25,
+        "response_time": 0.10,
+    }
+    risk_medium_from: float = 3.0
+    risk_high_from: float = 5.5
+    risk_critical_from: float = 7.5
+    health_excellent_from: float = 8.0
+    health_good_from: float = 6.0
+    health_fair_from: float = 4.0
+    analysis_timeout_minutes: int = Field(15, ge=1)
+    analysis_max_attempts: int = Field(2, ge=1, le=10)
+
+    @field_validator("business_days")
+    @classmethod
+    def _iso_weekdays(cls, value: list[int]) -> list[int]:
+        if not value or any(d < 1 or d > 7 for d in value):
+            raise ValueError("business days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkloadPolicy:
+        if self.business_start >= self.business_end:
+            raise ValueError("business_start must be before business_end")
+        if abs(sum(self.factor_weights.values()) - 1.0) > 1e-6:
+            raise ValueError("factor weights must add up to 1")
+        if not self.risk_medium_from < self.risk_high_from < self.risk_critical_from:
+            raise ValueError("risk thresholds must increase")
+        return self
+
+
+class PlatformSettings(BaseModel):
+    """How Emberwatch talks to incident platforms: where, how long to wait, how often to retry."""
+
+    rootly_base_url: str = "https://api.rootly.com"
+    pagerduty_base_url: str = "https://api.pagerduty.com"
+    timeout_seconds: float = Field(15.0, gt=0, le=300)
+    max_attempts: int = Field(5, ge=1, le=20)
+    backoff_base_seconds: float = Field(0.5, ge=0, le=60)
+    max_retry_after_seconds: float = Field(60.0, ge=0, le=3600)
+    page_size: int = Field(100, ge=1, le=100)
+
+
+class JobSettings(BaseModel):
+    """The background job queue: huey on SQLite by default, on Redis when `EMBERWATCH_REDIS_URL` is set."""
+
+    workers: int = Field(2, ge=1, le=64)
+    # Run tasks in the calling thread instead of a worker process: for unit tests that are not about the queue.
+    immediate: bool = False
+    reaper_interval_minutes: int = Field(1, ge=1, le=60)
+    # Tests only (ignored unless EMBERWATCH_ENV=test): keep each analysis running this long.
+    test_delay_seconds: float = Field(0.0, ge=0, le=600)
 
 
 class MailSettings(BaseModel):
@@ -86,6 +161,8 @@ class Settings(BaseSettings):
     database_echo: bool = False
     redis_url: str | None = None
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    # Fernet key(s) for data encrypted at rest, newest first; unset: derived from the secret key.
+    encryption_key: SecretStr | None = None
     data_dir: Path = Path("./var")
     privacy_min_group_size: int = Field(5, ge=3)
     # How often each API process checks which risk model is active (a swap reaches every process within this).
@@ -98,6 +175,11 @@ class Settings(BaseSettings):
     log_json: bool = True
     auth: AuthPolicy = AuthPolicy()
     mail: MailSettings = MailSettings()
+    workload: WorkloadPolicy = WorkloadPolicy()
+    platforms: PlatformSettings = PlatformSettings()
+    jobs: JobSettings = JobSettings()
+    # Uploads may be larger than ordinary request bodies.
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
 
     @field_validator("database_url")
     @classmethod

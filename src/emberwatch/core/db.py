@@ -128,3 +128,27 @@ async def insert_ignoring_conflict(session: AsyncSession, model: type[Base], **v
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         await session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[Base],
+    rows: list[dict[str, Any]],
+    *,
+    conflict: list[str],
+    update: list[str],
+    chunk: int = 1000,
+) -> None:
+    """INSERT … ON CONFLICT (conflict) DO UPDATE SET update = excluded.update, in chunks, on either database."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    for start in range(0, len(rows), chunk):
+        statement = dialect_insert(model).values(rows[start : start + chunk])
+        statement = statement.on_conflict_do_update(
+            index_elements=conflict, set_={c: statement.excluded[c] for c in update}
+        )
+        await session.execute(statement)

@@ -24,10 +24,17 @@ class AppError(Exception):
     # Changes made before raising are committed anyway (a failed login must still count toward lockout).
     keep_changes: bool = False
 
-    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         self.detail = detail or self.__class__.__doc__ or self.code
         if headers is not None:
             self.headers = headers
+        self.extra = dict(extra or {})  # more fields for the body, such as the rows of a rejected file
         super().__init__(self.detail)
 
 
@@ -134,7 +141,7 @@ _HTTP_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.detail, exc.headers)
+        return error_response(exc.status_code, exc.code, exc.detail, exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

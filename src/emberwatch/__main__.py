@@ -1,0 +1,5 @@
+"""`python -m emberwatch …` is the `emberwatch` command."""
+
+from emberwatch.cli import app
+
+app()

@@ -1,0 +1,328 @@
+"""The workload analysis of SPEC §2.5, vectorised with polars over the whole window.
+
+Input: incidents in the normal form, one row per (incident, responder) — `id, created_at, acknowledged_at,
+resolved_at, severity, responder_email, responder_name` — and optionally the people of the integration
+(`email, name, timezone`). Output: the seed's `analysis_data` document. Times are judged in each member's own time
+zone (DST-correct); nothing here loops over incidents in Python — only over time zones and members.
+
+Imported by workers and the CLI only: the API never loads polars.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import available_timezones
+
+import polars as pl
+
+from emberwatch.core.config import WorkloadPolicy
+
+SEVERITIES = ("critical", "high", "medium", "low", "unknown")
+RISK_LEVELS = ("low", "medium", "high", "critical")
+INCIDENT_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "acknowledged_at": pl.Datetime("us", "UTC"),
+    "resolved_at": pl.Datetime("us", "UTC"),
+    "severity": pl.String(),
+    "responder_email": pl.String(),
+    "responder_name": pl.String(),
+    "title": pl.String(),
+}
+PEOPLE_SCHEMA: dict[str, pl.DataType] = {"email": pl.String(), "name": pl.String(), "timezone": pl.String()}
+
+
+@dataclass(frozen=True)
+class Window:
+    end: datetime
+    days: int
+    include_weekends: bool
+
+    @property
+    def start(self) -> datetime:
+        return self.end - timedelta(days=self.days)
+
+
+def empty_incidents() -> pl.DataFrame:
+    return pl.DataFrame(schema=INCIDENT_SCHEMA)
+
+
+def empty_people() -> pl.DataFrame:
+    return pl.DataFrame(schema=PEOPLE_SCHEMA)
+
+
+def _minutes(t: Any) -> int:
+    return int(t.hour) * 60 + int(t.minute)
+
+
+def _with_local_time(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add local weekday (1 = Monday) and minute of day, converting each time zone's rows as one column."""
+    parts = []
+    for (zone,), part in frame.partition_by("timezone", as_dict=True, maintain_order=True).items():
+        local = pl.col("created_at").dt.convert_time_zone(str(zone))
+        parts.append(
+            part.with_columns(
+                local_weekday=local.dt.weekday(),
+                local_minute=local.dt.hour().cast(pl.Int32) * 60 + local.dt.minute().cast(pl.Int32),
+            )
+        )
+    if not parts:
+        return frame.with_columns(local_weekday=pl.lit(None, pl.Int8), local_minute=pl.lit(None, pl.Int32))
+    return pl.concat(parts)
+
+
+def _responses(incidents: pl.DataFrame, people: pl.DataFrame, window: Window) -> tuple[pl.DataFrame, list[str]]:
+    """One row per incident and responder inside the window, with the responder's (valid) time zone."""
+    known = available_timezones()
+    zones = people.select(
+        email=pl.col("email").str.strip_chars().str.to_lowercase(),
+        person_name=pl.col("name"),
+        timezone=pl.col("timezone"),
+    ).unique(subset="email", keep="first")
+    unknown_zones = sorted(z for z in zones.get_column("timezone").drop_nulls().unique().to_list() if z not in known)
+    frame = (
+        incidents.lazy()
+        .with_columns(email=pl.col("responder_email").str.strip_chars().str.to_lowercase())
+        .filter(
+            pl.col("email").is_not_null()
+            & (pl.col("email") != "")
+            & (pl.col("created_at") >= window.start)
+            & (pl.col("created_at") < window.end)
+        )
+        .unique(subset=["id", "email"], keep="first", maintain_order=True)
+        .join(zones.lazy(), on="email", how="left")
+        .with_columns(
+            timezone=pl.when(pl.col("timezone").is_in(list(known))).then(pl.col("timezone")).otherwise(pl.lit("UTC"))
+        )
+        .collect()
+    )
+    return _with_local_time(frame), unknown_zones
+
+
+def _flags(frame: pl.DataFrame, policy: WorkloadPolicy) -> pl.DataFrame:
+    start, end = _minutes(policy.business_start), _minutes(policy.business_end)
+    night_start, night_end = _minutes(policy.night_start), _minutes(policy.night_end)
+    minute = pl.col("local_minute")
+    business_day = pl.col("local_weekday").is_in(policy.business_days)
+    in_night = (
+        (minute >= night_start) | (minute < night_end)
+        if night_start > night_end
+        else ((minute >= night_start) & (minute < night_end))
+    )
+    response = (pl.col("acknowledged_at") - pl.col("created_at")).dt.total_seconds() / 60.0
+    weights = policy.severity_weights
+    return frame.with_columns(
+        weekend=~business_day,
+        after_hours=business_day & ~((minute >= start) & (minute < end)),
+        night=in_night,
+        response_minutes=pl.when(response >= 0).then(response).otherwise(None),
+        severity=pl.col("severity")
+        .str.to_lowercase()
+        .fill_null("unknown")
+        .replace_strict({s: s for s in SEVERITIES}, default="unknown"),
+    ).with_columns(weight=pl.col("severity").replace_strict(weights, default=weights.get("unknown", 1.5)))
+
+
+def _clip(e: pl.Expr) -> pl.Expr:
+    return pl.min_horizontal(pl.lit(1.0), e)
+
+
+def _member_table(frame: pl.DataFrame, window: Window, policy: WorkloadPolicy) -> pl.DataFrame:
+    per_week = 7.0 / window.days
+    grouped = frame.group_by("email").agg(
+        name=pl.col("responder_name").drop_nulls().first(),
+        person_name=pl.col("person_name").drop_nulls().first(),
+        timezone=pl.col("timezone").first(),
+        incident_count=pl.len(),
+        after_hours_count=pl.col("after_hours").sum(),
+        weekend_count=pl.col("weekend").sum(),
+        night_count=pl.col("night").sum(),
+        avg_response=pl.col("response_minutes").mean(),
+        median_response=pl.col("response_minutes").median(),
+        weight_sum=pl.col("weight").sum(),
+        **{f"sev_{s}": (pl.col("severity") == s).sum() for s in SEVERITIES},
+    )
+    f = policy.factor_weights
+    return (
+        grouped.with_columns(
+            ipw=pl.col("incident_count") * per_week,
+            ah_share=pl.col("after_hours_count") / pl.col("incident_count"),
+            wk_share=pl.col("weekend_count") / pl.col("incident_count"),
+            night_share=pl.col("night_count") / pl.col("incident_count"),
+            swpw=pl.col("weight_sum") * per_week,
+            art=pl.col("avg_response").fill_null(0.0),
+        )
+        .with_columns(damp=_clip(pl.col("ipw") / policy.damping_incidents_per_week))
+        .with_columns(
+            f_workload=10 * _clip(pl.col("ipw") / policy.full_incidents_per_week),
+            f_after_hours=10 * _clip(pl.col("ah_share") / policy.full_after_hours_share) * pl.col("damp"),
+            f_weekend=10 * _clip(pl.col("wk_share") / policy.full_weekend_share) * pl.col("damp"),
+            f_load=10 * _clip(pl.col("swpw") / policy.full_severity_weighted_per_week),
+            f_response=10 * _clip(pl.col("art") / policy.full_response_minutes),
+        )
+        .with_columns(
+            score=f["workload"] * pl.col("f_workload")
+            + f["after_hours"] * pl.col("f_after_hours")
+            + f["weekend_work"] * pl.col("f_weekend")
+            + f["incident_load"] * pl.col("f_load")
+            + f["response_time"] * pl.col("f_response")
+        )
+        .with_columns(
+            risk=pl.when(pl.col("score") >= policy.risk_critical_from)
+            .then(pl.lit("critical"))
+            .when(pl.col("score") >= policy.risk_high_from)
+            .then(pl.lit("high"))
+            .when(pl.col("score") >= policy.risk_medium_from)
+            .then(pl.lit("medium"))
+            .otherwise(pl.lit("low"))
+        )
+        .sort(["score", "email"], descending=[True, False])
+    )
+
+
+def risk_level(score: float, policy: WorkloadPolicy) -> str:
+    if score >= policy.risk_critical_from:
+        return "critical"
+    if score >= policy.risk_high_from:
+        return "high"
+    if score >= policy.risk_medium_from:
+        return "medium"
+    return "low"
+
+
+def health_status(overall: float, policy: WorkloadPolicy) -> str:
+    if overall >= policy.health_excellent_from:
+        return "excellent"
+    if overall >= policy.health_good_from:
+        return "good"
+    if overall >= policy.health_fair_from:
+        return "fair"
+    return "poor"
+
+
+def _member(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "user_id": None,
+        "user_name": row["person_name"] or row["name"] or row["email"],
+        "user_email": row["email"],
+        "timezone": row["timezone"],
+        "burnout_score": round(row["score"], 2),
+        "risk_level": row["risk"],
+        "incident_count": row["incident_count"],
+        "factors": {
+            "workload": round(row["f_workload"], 2),
+            "after_hours": round(row["f_after_hours"], 2),
+            "weekend_work": round(row["f_weekend"], 2),
+            "incident_load": round(row["f_load"], 2),
+            "response_time": round(row["f_response"], 2),
+        },
+        "metrics": {
+            "incidents_per_week": round(row["ipw"], 3),
+            "after_hours_percentage": round(row["ah_share"], 4),
+            "weekend_percentage": round(row["wk_share"], 4),
+            "night_percentage": round(row["night_share"], 4),
+            "after_hours_count": row["after_hours_count"],
+            "weekend_count": row["weekend_count"],
+            "night_count": row["night_count"],
+            "avg_response_time_minutes": round(row["art"], 2),
+            "median_response_time_minutes": round(row["median_response"], 2)
+            if row["median_response"] is not None
+            else 0.0,
+            "severity_distribution": {s: row[f"sev_{s}"] for s in SEVERITIES},
+            "severity_weighted_per_week": round(row["swpw"], 3),
+        },
+    }
+
+
+def _idle_member(email: str, name: str | None, zone: str | None) -> dict[str, Any]:
+    zero = {"workload": 0.0, "after_hours": 0.0, "weekend_work": 0.0, "incident_load": 0.0, "response_time": 0.0}
+    return {
+        "user_id": None,
+        "user_name": name or email,
+        "user_email": email,
+        "timezone": zone or "UTC",
+        "burnout_score": 0.0,
+        "risk_level": "low",
+        "incident_count": 0,
+        "factors": zero,
+        "metrics": {
+            "incidents_per_week": 0.0,
+            "after_hours_percentage": 0.0,
+            "weekend_percentage": 0.0,
+            "night_percentage": 0.0,
+            "after_hours_count": 0,
+            "weekend_count": 0,
+            "night_count": 0,
+            "avg_response_time_minutes": 0.0,
+            "median_response_time_minutes": 0.0,
+            "severity_distribution": dict.fromkeys(SEVERITIES, 0),
+            "severity_weighted_per_week": 0.0,
+        },
+    }
+
+
+def analyze(
+    incidents: pl.DataFrame,
+    people: pl.DataFrame | None,
+    *,
+    window: Window,
+    policy: WorkloadPolicy,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The `analysis_data` document for the incidents created in `[end − days, end)`."""
+    from emberwatch.workload.insights import insights_and_recommendations
+
+    people = people if people is not None else empty_people()
+    responses, unknown_zones = _responses(incidents, people, window)
+    flagged = _flags(responses, policy)
+    if not window.include_weekends:
+        flagged = flagged.filter(~pl.col("weekend"))
+    table = _member_table(flagged, window, policy) if flagged.height else None
+    members = [_member(r) for r in table.iter_rows(named=True)] if table is not None else []
+
+    seen = {m["user_email"] for m in members}
+    for row in people.iter_rows(named=True):
+        email = (row["email"] or "").strip().lower()
+        if email and email not in seen:
+            seen.add(email)
+            zone = row["timezone"] if row["timezone"] in available_timezones() else "UTC"
+            members.append(_idle_member(email, row["name"], zone))
+
+    active = [m for m in members if m["incident_count"] > 0]
+    average = sum(m["burnout_score"] for m in active) / len(active) if active else 0.0
+    overall = round(10.0 - average, 2)
+    distribution = {level: sum(1 for m in members if m["risk_level"] == level) for level in RISK_LEVELS}
+    team_health = {
+        "overall_score": overall,
+        "risk_distribution": distribution,
+        "average_burnout_score": round(average, 2),
+        "health_status": health_status(overall, policy),
+        "members_at_risk": distribution["high"] + distribution["critical"],
+    }
+    total_incidents = flagged.get_column("id").n_unique() if flagged.height else 0
+    insights, recommendations = insights_and_recommendations(members, team_health, total_incidents, window, policy)
+    return {
+        "analysis_timestamp": (now or datetime.now(UTC)).isoformat(),
+        "metadata": {
+            "days_analyzed": window.days,
+            "window_start": window.start.isoformat(),
+            "window_end": window.end.isoformat(),
+            "total_users": len(members),
+            "active_users": len(active),
+            "total_incidents": total_incidents,
+            "total_responses": flagged.height,
+            "include_weekends": window.include_weekends,
+            "business_hours": {
+                "start": policy.business_start.strftime("%H:%M"),
+                "end": policy.business_end.strftime("%H:%M"),
+                "days": policy.business_days,
+            },
+            "unknown_timezones": unknown_zones,
+        },
+        "team_health": team_health,
+        "team_analysis": {"members": members},
+        "insights": insights,
+        "recommendations": recommendations,
+    }
