@@ -72,7 +72,8 @@ class WorkloadPolicy(BaseModel):
     health_excellent_from: float = 8.0
     health_good_from: float = 6.0
     health_fair_from: float = 4.0
-    analysis_timeout_minutes: int = Field(15, ge=1)
+    # An analysis still `running` this long after it started had its worker die: the reaper retries or fails it.
+    analysis_timeout_seconds: int = Field(900, ge=1)
     analysis_max_attempts: int = Field(2, ge=1, le=10)
 
     @field_validator("business_days")

@@ -178,7 +178,7 @@ async def reap_stuck(settings: Settings, factory: Any, jobs: Jobs) -> list[uuid.
     """Analyses running past their timeout had a worker die under them: retry them, or fail them for good.
     Analyses pending that long lost their message: enqueue them again (claiming makes a duplicate harmless)."""
     policy = settings.workload
-    cutoff = _now() - timedelta(minutes=policy.analysis_timeout_minutes)
+    cutoff = _now() - timedelta(seconds=policy.analysis_timeout_seconds)
     requeue: list[uuid.UUID] = []
     async with session_scope(factory) as session:
         for analysis in await repository.stale(session, "running", cutoff):
@@ -187,7 +187,7 @@ async def reap_stuck(settings: Settings, factory: Any, jobs: Jobs) -> list[uuid.
                 analysis.started_at = None
                 requeue.append(analysis.id)
             else:
-                _fail_timed_out(analysis, policy.analysis_timeout_minutes)
+                _fail_timed_out(analysis, policy.analysis_timeout_seconds)
         requeue.extend(a.id for a in await repository.stale(session, "pending", cutoff))
     for analysis_id in requeue:
         jobs.enqueue(ANALYZE, str(analysis_id))
@@ -196,10 +196,10 @@ async def reap_stuck(settings: Settings, factory: Any, jobs: Jobs) -> list[uuid.
     return requeue
 
 
-def _fail_timed_out(analysis: Analysis, minutes: int) -> None:
+def _fail_timed_out(analysis: Analysis, seconds: int) -> None:
     analysis.status = "failed"
     analysis.completed_at = _now()
     analysis.error_message = (
         f"The worker stopped while running this analysis; gave up after {analysis.attempts} attempt(s) "
-        f"of {minutes} minutes."
+        f"of {seconds} seconds."
     )
