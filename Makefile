@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format pytest bench bench-login bench-model clean
+.PHONY: run test lint format pytest bench bench-login bench-model bench-workload clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,16 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests
 
 ## Benchmarks live outside the test run; each writes its raw figures to bench/out/.
-bench: bench-login bench-model
+bench: bench-login bench-model bench-workload
 
 bench-login: $(STAMP)
 	$(BIN)/python -m bench.login
 
 bench-model: $(STAMP)
 	$(BIN)/python -m bench.model
+
+bench-workload: $(STAMP)
+	$(BIN)/python -m bench.workload
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ def test_help_on_every_level() -> None:
     commands = (
         [], ["users"], ["serve"], ["run"], ["migrate"], ["demo"], ["train"],
         ["users", "create-admin"], ["risk"], ["risk", "score"], ["risk", "evaluate"], ["risk", "simulate"],
+        ["worker"], ["workload"], ["workload", "analyze"],
     )  # fmt: skip
     for args in commands:
         result = runner.invoke(app, [*args, "--help"])
