@@ -24,7 +24,7 @@ from emberwatch.app import create_app
 from emberwatch.core import migrations
 from emberwatch.core.config import Settings
 
-PASSWORD = "a long enough passphrase"
+PASSWORD = "a long enough passphrase"  # noqa: S105 - a benchmark account
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
