@@ -244,16 +244,6 @@ def _member_table(frame: pl.DataFrame, members: pl.DataFrame, window: Window, po
     )
 
 
-def risk_level(score: float, policy: WorkloadPolicy) -> str:
-    if score >= policy.risk_critical_from:
-        return "critical"
-    if score >= policy.risk_high_from:
-        return "high"
-    if score >= policy.risk_medium_from:
-        return "medium"
-    return "low"
-
-
 def health_status(overall: float, policy: WorkloadPolicy) -> str:
     if overall >= policy.health_excellent_from:
         return "excellent"
