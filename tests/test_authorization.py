@@ -134,6 +134,16 @@ MATRIX = [
     Row("GET", "/api/v1/dashboard", SIGNED_IN),
     Row("GET", "/api/v1/predictions", SIGNED_IN),
     Row("GET", "/api/v1/models", ADMIN_ONLY),
+    Row("GET", "/api/v1/surveys/instruments", SIGNED_IN),
+    Row(
+        "POST",
+        "/api/v1/surveys/responses",
+        (401, 201, 201, 201, 201),
+        lambda w, c: {"json": {"instrument": "who5", "answers": [3, 3, 3, 3, 3]}},
+    ),
+    Row("GET", "/api/v1/surveys/responses", SIGNED_IN),
+    # Self only: the path names the member, so only the member gets it; everyone else is told it does not exist.
+    Row("GET", "/api/v1/surveys/responses/user/{member_id}/burnout-trend", (401, 200, 404, 404, 404)),
     # Workload: managers and admins; an integration or analysis belongs to its owner (the manager) alone.
     Row(
         "POST",

@@ -32,6 +32,7 @@ from emberwatch.departments.router import router as departments_router
 from emberwatch.health.router import router as health_router
 from emberwatch.risk.router import router as risk_router
 from emberwatch.risk.serving import ModelHolder
+from emberwatch.surveys.router import router as surveys_router
 from emberwatch.users.router import router as users_router
 from emberwatch.worker import create_jobs
 from emberwatch.workload.router import router as workload_router
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         departments_router,
         checkins_router,
         risk_router,
+        surveys_router,
         workload_router,
         audit_router,
     ):

@@ -6,6 +6,7 @@ from emberwatch.checkins.models import CheckIn, Prediction
 from emberwatch.core.db import Base
 from emberwatch.departments.models import Department, DepartmentManager
 from emberwatch.risk.models import RiskModelVersion
+from emberwatch.surveys.models import SurveyResponse
 from emberwatch.users.models import User
 from emberwatch.workload.models import Analysis, Integration, MemberResult, WorkloadIncident, WorkloadPerson
 
@@ -24,6 +25,7 @@ __all__ = [
     "Prediction",
     "RefreshToken",
     "RiskModelVersion",
+    "SurveyResponse",
     "User",
     "WorkloadIncident",
     "WorkloadPerson",
