@@ -134,6 +134,9 @@ MATRIX = [
     Row("GET", "/api/v1/dashboard", SIGNED_IN),
     Row("GET", "/api/v1/predictions", SIGNED_IN),
     Row("GET", "/api/v1/models", ADMIN_ONLY),
+    Row("GET", "/api/v1/analytics/dashboard/overview", MANAGERS),
+    Row("GET", "/api/v1/departments/{department_id}/health", MANAGERS),
+    Row("GET", "/api/v1/analytics/user/{member_id}/summary", (401, 200, 404, 404, 404)),
     Row("GET", "/api/v1/surveys/instruments", SIGNED_IN),
     Row(
         "POST",
@@ -220,6 +223,9 @@ async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
     response = await client.post("/api/v1/departments", headers=admin.headers, json={"name": "Platform"})
     department_id = uuid.UUID(response.json()["id"])
     manager = await account(app, client, Role.manager, department_id=department_id)
+    await client.patch(
+        f"/api/v1/departments/{department_id}", headers=admin.headers, json={"manager_ids": [str(manager.id)]}
+    )
     integration = await client.post(
         "/api/v1/integrations", headers=manager.headers, json={"platform": "import", "name": "On-call export"}
     )

@@ -11,10 +11,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from emberwatch import __version__
+from emberwatch.analytics.router import router as analytics_router
 from emberwatch.audit.router import router as audit_router
 from emberwatch.auth.router import router as auth_router
 from emberwatch.auth.service import AuthKit
 from emberwatch.checkins.router import router as checkins_router
+from emberwatch.core.cache import Cache
 from emberwatch.core.config import Settings, get_settings
 from emberwatch.core.crypto import Cipher
 from emberwatch.core.db import create_engine, create_sessionmaker, utcnow
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cipher = Cipher(settings)
     app.state.jobs = create_jobs(settings)
     app.state.limiter = Limiter(settings.redis_url)
+    app.state.cache = Cache(app.state.redis)
 
     install_error_handlers(app)
 
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checkins_router,
         risk_router,
         surveys_router,
+        analytics_router,
         workload_router,
         audit_router,
     ):

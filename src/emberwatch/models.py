@@ -1,5 +1,6 @@
 """Every table of the product, imported in one place so that Alembic and the tests see the whole schema."""
 
+from emberwatch.analytics.models import DepartmentWeek
 from emberwatch.audit.models import AuditEvent
 from emberwatch.auth.models import AuthSession, LoginThrottle, PasswordResetToken, RefreshToken
 from emberwatch.checkins.models import CheckIn, Prediction
@@ -18,6 +19,7 @@ __all__ = [
     "CheckIn",
     "Department",
     "DepartmentManager",
+    "DepartmentWeek",
     "Integration",
     "LoginThrottle",
     "MemberResult",

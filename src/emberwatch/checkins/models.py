@@ -18,12 +18,15 @@ class CheckIn(UUIDPrimaryKey, CreatedAt, Base):
         # The database, not the code, guarantees one check-in per person and day, even under concurrent submits.
         UniqueConstraint("user_id", "date", name="uq_checkins_user_day"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_checkins_user_idempotency_key"),
+        Index("ix_checkins_department_date", "department_id", "date"),
         CheckConstraint("exhaustion BETWEEN 0 AND 6", name="exhaustion_range"),
         CheckConstraint("capability BETWEEN 0 AND 6", name="capability_range"),
         CheckConstraint("meaningfulness BETWEEN 0 AND 6", name="meaningfulness_range"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The author's department when they checked in: team rollups keep history where it happened.
+    department_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
     date: Mapped[date]
     exhaustion: Mapped[int] = mapped_column(SmallInteger)
     capability: Mapped[int] = mapped_column(SmallInteger)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emberwatch.analytics import service as analytics
 from emberwatch.checkins import repository
 from emberwatch.checkins.exceptions import (
     AlreadySubmitted,
@@ -95,6 +96,7 @@ async def submit(
 
     checkin = CheckIn(
         user_id=user.id,
+        department_id=user.department_id,
         date=day,
         exhaustion=data.exhaustion,
         capability=data.capability,
@@ -112,6 +114,7 @@ async def submit(
     prediction = _prediction_row(checkin, user, estimate, features, created_at=now)
     session.add(prediction)
     await session.flush()
+    await analytics.refresh(session, checkin.department_id, day)
     return Submitted(_checkin_out(checkin, prediction), replayed=False)
 
 
@@ -283,6 +286,7 @@ async def import_history(session: AsyncSession, user: User, days: dict[date, Ite
         estimate = model.predict(features)
         checkin = CheckIn(
             user_id=user.id,
+            department_id=user.department_id,
             date=day,
             exhaustion=days[day].exhaustion,
             capability=days[day].capability,
@@ -292,4 +296,25 @@ async def import_history(session: AsyncSession, user: User, days: dict[date, Ite
         await session.flush()
         session.add(_prediction_row(checkin, user, estimate, features))
     await session.flush()
+    for monday in {analytics.week_of(day) for day in days}:
+        await analytics.refresh(session, user.department_id, monday)
     return len(days)
+
+
+async def weekly_risk(session: AsyncSession, user: User, today: date, weeks: int) -> list[dict[str, object]]:
+    """The last estimate of each of the last `weeks` ISO weeks (None for weeks without a check-in)."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    rows = await repository.with_predictions_between(session, user.id, first, today)
+    last: dict[date, Prediction] = {}
+    for _, p in rows:
+        if p is not None:
+            last[p.date - timedelta(days=p.date.weekday())] = p
+    return [
+        {
+            "week_start": (first + timedelta(weeks=i)).isoformat(),
+            "risk_level": last[w].risk_level if (w := first + timedelta(weeks=i)) in last else None,
+            "p_high": last[w].p_high if w in last else None,
+        }
+        for i in range(weeks)
+    ]

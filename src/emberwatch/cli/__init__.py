@@ -71,6 +71,20 @@ def worker(
     consumer.run()
 
 
+analytics_app = typer.Typer(help="Team analytics.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
+
+
+@analytics_app.command("rebuild")
+def analytics_rebuild() -> None:
+    """Recompute every department-week rollup from the raw check-ins, questionnaires and workload results."""
+    from emberwatch.analytics import service
+    from emberwatch.core.runner import in_transaction
+
+    weeks = in_transaction(get_settings(), service.rebuild)
+    console.print(f"[green]Rebuilt {weeks} department-week rollup(s).[/green]")
+
+
 @app.command()
 def demo() -> None:
     """Fill an empty database with a demo organisation: departments, people, 90 days of check-ins."""

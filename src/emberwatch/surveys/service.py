@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emberwatch.analytics import service as analytics
 from emberwatch.core.errors import NotFound
 from emberwatch.core.pagination import PageParams
 from emberwatch.surveys.instruments import INSTRUMENTS
@@ -54,6 +55,7 @@ async def submit(session: AsyncSession, user: User, data: ResponseCreate, now: d
     result = INSTRUMENTS[data.instrument].score(data.answers)
     response = SurveyResponse(
         user_id=user.id,
+        department_id=user.department_id,
         instrument=data.instrument,
         date=now.astimezone(ZoneInfo(user.timezone)).date(),
         answers=data.answers,
@@ -64,6 +66,7 @@ async def submit(session: AsyncSession, user: User, data: ResponseCreate, now: d
     )
     session.add(response)
     await session.flush()
+    await analytics.refresh(session, response.department_id, response.date)
     return response
 
 
@@ -103,3 +106,10 @@ async def burnout_trend(session: AsyncSession, caller: User, user_id: uuid.UUID)
         first.setdefault(p.instrument, p)
     change = {name: round(latest[name].score - first[name].score, 2) for name in latest}
     return BurnoutTrend(user_id=caller.id, points=points, latest=latest, change=change)
+
+
+async def latest_by_instrument(session: AsyncSession, user: User) -> dict[str, dict[str, object]]:
+    rows = await session.scalars(
+        select(SurveyResponse).where(SurveyResponse.user_id == user.id).order_by(SurveyResponse.created_at)
+    )
+    return {r.instrument: {"date": r.date.isoformat(), "score": r.score, "band": r.band} for r in rows}

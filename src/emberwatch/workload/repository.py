@@ -174,3 +174,12 @@ async def latest_result_for(session: AsyncSession, user_id: uuid.UUID) -> Member
     return await session.scalar(
         select(MemberResult).where(MemberResult.user_id == user_id).order_by(MemberResult.completed_at.desc()).limit(1)
     )
+
+
+async def departments_of(session: AsyncSession, user_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not user_ids:
+        return set()
+    rows = await session.scalars(
+        select(User.department_id).where(User.id.in_(user_ids), User.department_id.is_not(None))
+    )
+    return {d for d in rows if d is not None}

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emberwatch.analytics import service as analytics
 from emberwatch.core.config import Settings
 from emberwatch.core.crypto import Cipher
 from emberwatch.core.db import create_engine, create_sessionmaker, session_scope
@@ -172,6 +173,9 @@ async def _complete(session: AsyncSession, analysis_id: uuid.UUID, data: dict[st
             for m in members
         ],
     )
+    # Workload risk counts of the departments of the people this analysis matched.
+    for department_id in await repository.departments_of(session, list(users.values())):
+        await analytics.refresh(session, department_id, completed.date())
 
 
 async def reap_stuck(settings: Settings, factory: Any, jobs: Jobs) -> list[uuid.UUID]:
