@@ -134,6 +134,9 @@ MATRIX = [
     Row("GET", "/api/v1/dashboard", SIGNED_IN),
     Row("GET", "/api/v1/predictions", SIGNED_IN),
     Row("GET", "/api/v1/models", ADMIN_ONLY),
+    Row("GET", "/api/v1/me/export", SIGNED_IN),
+    # Erasure without ?confirm=true is refused for everyone signed in (the confirmed path is in test_data_rights).
+    Row("DELETE", "/api/v1/me", (401, 400, 400, 400, 400)),
     Row("GET", "/api/v1/analytics/dashboard/overview", MANAGERS),
     Row("GET", "/api/v1/departments/{department_id}/health", MANAGERS),
     Row("GET", "/api/v1/analytics/user/{member_id}/summary", (401, 200, 404, 404, 404)),

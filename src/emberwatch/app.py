@@ -32,6 +32,7 @@ from emberwatch.core.ratelimit import Limiter
 from emberwatch.core.redis import create_redis
 from emberwatch.departments.router import router as departments_router
 from emberwatch.health.router import router as health_router
+from emberwatch.privacy.router import router as privacy_router
 from emberwatch.risk.router import router as risk_router
 from emberwatch.risk.serving import ModelHolder
 from emberwatch.surveys.router import router as surveys_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         surveys_router,
         analytics_router,
         workload_router,
+        privacy_router,
         audit_router,
     ):
         app.include_router(router)
