@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format pytest bench bench-login bench-model bench-workload clean
+.PHONY: run test lint format pytest bench bench-login bench-model bench-workload bench-analytics clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 
 ## Benchmarks live outside the test run; each writes its raw figures to bench/out/.
-bench: bench-login bench-model bench-workload
+bench: bench-login bench-model bench-workload bench-analytics
 
 bench-login: $(STAMP)
 	$(BIN)/python -m bench.login
@@ -44,6 +44,10 @@ bench-model: $(STAMP)
 
 bench-workload: $(STAMP)
 	$(BIN)/python -m bench.workload
+
+## Needs PostgreSQL (EMBERWATCH_BENCH_DATABASE_URL); loads 36.5 million check-ins.
+bench-analytics: $(STAMP)
+	$(BIN)/python -m bench.analytics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

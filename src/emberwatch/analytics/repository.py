@@ -116,17 +116,20 @@ async def clear(session: AsyncSession) -> None:
 
 async def rollups(
     session: AsyncSession, department_ids: Sequence[uuid.UUID], first: date, last: date
-) -> list[DepartmentWeek]:
+) -> list[dict[str, Any]]:
+    """Rollup rows as plain mappings (read-only views do not need ORM objects, and building them is most of the
+    cost of a large overview)."""
     if not department_ids:
         return []
-    rows = await session.scalars(
-        select(DepartmentWeek).where(
-            DepartmentWeek.department_id.in_(department_ids),
-            DepartmentWeek.week_start >= first,
-            DepartmentWeek.week_start <= last,
+    table = DepartmentWeek.__table__
+    rows = await session.execute(
+        select(table).where(
+            table.c.department_id.in_(department_ids),
+            table.c.week_start >= first,
+            table.c.week_start <= last,
         )
     )
-    return list(rows)
+    return [dict(r._mapping) for r in rows]
 
 
 async def departments(session: AsyncSession) -> list[tuple[uuid.UUID, str, uuid.UUID | None]]:

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from emberwatch.analytics import service
 from emberwatch.auth.dependencies import CurrentUser, ManagerUser
@@ -20,7 +21,7 @@ def _cache(request: Request) -> Cache:
     return cache
 
 
-@router.get("/analytics/dashboard/overview", responses=responses(401, 403, 422))
+@router.get("/analytics/dashboard/overview", response_class=JSONResponse, responses=responses(401, 403, 422))
 async def overview(
     user: ManagerUser,
     session: SessionDep,
@@ -28,12 +29,14 @@ async def overview(
     now: NowDep,
     request: Request,
     weeks: Annotated[int, Query(ge=1, le=52)] = 8,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Your departments (all, for admins) week by week; groups under the privacy threshold are withheld."""
-    return await service.overview(session, _cache(request), user, now.date(), weeks, settings.privacy_min_group_size)
+    # Plain JSON: the document is already JSON-shaped, and re-encoding thousands of cells field by field is slow.
+    body = await service.overview(session, _cache(request), user, now.date(), weeks, settings.privacy_min_group_size)
+    return JSONResponse(body)
 
 
-@router.get("/departments/{department_id}/health", responses=responses(401, 403, 404, 422))
+@router.get("/departments/{department_id}/health", response_class=JSONResponse, responses=responses(401, 403, 404, 422))
 async def department_health(
     department_id: uuid.UUID,
     user: ManagerUser,
@@ -42,10 +45,12 @@ async def department_health(
     now: NowDep,
     request: Request,
     weeks: Annotated[int, Query(ge=1, le=104)] = 12,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """One department and everything below it, week by week, under the privacy rule."""
-    return await service.department_health(
-        session, _cache(request), user, department_id, now.date(), weeks, settings.privacy_min_group_size
+    return JSONResponse(
+        await service.department_health(
+            session, _cache(request), user, department_id, now.date(), weeks, settings.privacy_min_group_size
+        )
     )
 
 

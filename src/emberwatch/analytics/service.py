@@ -82,13 +82,8 @@ async def visible_departments(session: AsyncSession, user: User, tree: Tree) -> 
     return sorted(visible, key=lambda d: tree.names[d])
 
 
-def _sum(rows: list[DepartmentWeek | None]) -> dict[str, float]:
-    total = dict.fromkeys(SUMMED, 0.0)
-    for row in rows:
-        if row is not None:
-            for name in SUMMED:
-                total[name] += getattr(row, name)
-    return total
+def _values(row: dict[str, Any] | None) -> dict[str, float]:
+    return {name: float(row[name]) for name in SUMMED} if row is not None else dict.fromkeys(SUMMED, 0.0)
 
 
 def _mean(total: float, n: float) -> float | None:
@@ -127,18 +122,42 @@ def _cell_values(t: dict[str, float], members: int) -> dict[str, Any]:
     }
 
 
+def _post_order(tree: Tree) -> list[uuid.UUID]:
+    order: list[uuid.UUID] = []
+    stack: list[tuple[uuid.UUID, bool]] = [(root, False) for root in tree.children.get(None, [])]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in tree.children.get(node, []))
+    return order
+
+
+def _subtree_members(tree: Tree, members: dict[uuid.UUID, int]) -> dict[uuid.UUID, int]:
+    totals: dict[uuid.UUID, int] = {}
+    for node in _post_order(tree):
+        totals[node] = members.get(node, 0) + sum(totals[c] for c in tree.children.get(node, []))
+    return totals
+
+
 class Grid:
     """Subtree totals of every department for a run of weeks, with the withheld cells worked out once."""
 
-    def __init__(self, tree: Tree, rows: list[DepartmentWeek], weeks: list[date], k: int) -> None:
+    def __init__(self, tree: Tree, rows: list[dict[str, Any]], weeks: list[date], k: int) -> None:
         self.tree, self.weeks, self.k = tree, weeks, k
-        own: dict[tuple[uuid.UUID, date], DepartmentWeek] = {(r.department_id, r.week_start): r for r in rows}
-        self.own = {key: _sum([row]) for key, row in own.items()}
+        own = {(r["department_id"], r["week_start"]): r for r in rows}
+        self.own = {key: _values(row) for key, row in own.items()}
+        # Subtree totals bottom-up, each department once: children are summed before their parent.
         self.total: dict[tuple[uuid.UUID, date], dict[str, float]] = {}
-        for department in tree.names:
-            subtree = tree.below(department)
+        for department in _post_order(tree):
             for week in weeks:
-                self.total[(department, week)] = _sum([own.get((d, week)) for d in subtree])
+                total = _values(own.get((department, week)))
+                for child in tree.children.get(department, []):
+                    for name, value in self.total[(child, week)].items():
+                        total[name] += value
+                self.total[(department, week)] = total
         self.withheld: set[tuple[str, uuid.UUID, date]] = set()
         for family, people in PEOPLE.items():
             for week in weeks:
@@ -190,7 +209,7 @@ async def overview(session: AsyncSession, cache: Cache, user: User, today: date,
     if cached is not None:
         return dict(cached)
     grid = Grid(tree, await repository.rollups(session, list(tree.names), span[0], span[-1]), span, k)
-    members = await repository.active_members(session)
+    members = _subtree_members(tree, await repository.active_members(session))
     result = {
         "privacy_min_group_size": k,
         "weeks": [w.isoformat() for w in span],
@@ -199,8 +218,8 @@ async def overview(session: AsyncSession, cache: Cache, user: User, today: date,
                 "id": str(d),
                 "name": tree.names[d],
                 "parent_id": str(tree.parent[d]) if tree.parent[d] else None,
-                "active_members": sum(members.get(x, 0) for x in tree.below(d)),
-                "weeks": [grid.cell(d, w, sum(members.get(x, 0) for x in tree.below(d))) for w in span],
+                "active_members": members.get(d, 0),
+                "weeks": [grid.cell(d, w, members.get(d, 0)) for w in span],
             }
             for d in visible
         ],
@@ -223,8 +242,7 @@ async def department_health(
     if cached is not None:
         return dict(cached)
     grid = Grid(tree, await repository.rollups(session, list(tree.names), span[0], span[-1]), span, k)
-    members = await repository.active_members(session)
-    count = sum(members.get(x, 0) for x in tree.below(department_id))
+    count = _subtree_members(tree, await repository.active_members(session)).get(department_id, 0)
     result = {
         "department_id": str(department_id),
         "name": tree.names[department_id],
