@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from emberwatch.workload.importing import COLUMNS
 from emberwatch.workload.scoring import INCIDENT_SCHEMA, PEOPLE_SCHEMA, SEVERITIES
 
 END = datetime(2026, 11, 2, tzinfo=UTC)  # the analysis window ends on a Monday at midnight UTC
@@ -195,17 +196,9 @@ def generate(
 def write_csv(incidents: pl.DataFrame, people: pl.DataFrame, path: Path) -> None:
     """The import format of SPEC §2.5, with the responder's time zone, ISO 8601 UTC timestamps."""
     zones = people.select(responder_email="email", responder_timezone="timezone")
-    incidents.join(zones, on="responder_email", how="left", maintain_order="left").select(
-        "id",
-        "created_at",
-        "acknowledged_at",
-        "resolved_at",
-        "severity",
-        "responder_email",
-        "responder_name",
-        "responder_timezone",
-        "title",
-    ).write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ")
+    incidents.join(zones, on="responder_email", how="left", maintain_order="left").select(COLUMNS).write_csv(
+        path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ"
+    )
 
 
 # --- measuring ------------------------------------------------------------------------------------------------------
