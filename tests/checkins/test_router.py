@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -226,8 +226,3 @@ async def test_nobody_sees_anyone_elses_checkins(client: httpx.AsyncClient, app:
         for path in (ASSESS, "/api/v1/predictions"):
             assert (await client.get(path, headers=other.headers)).json() == {"items": [], "total": 0}
         assert (await client.get("/api/v1/dashboard", headers=other.headers)).json()["history"] == []
-
-
-def test_items_helper_matches_schema() -> None:
-    assert items(1, 2, 3) == {"exhaustion": 1, "capability": 2, "meaningfulness": 3}
-    assert date.fromisoformat("2026-01-01")
